@@ -1,0 +1,105 @@
+"""The ``course`` command: generate exercises, grade submissions, run the course.
+
+    course exercises [--check]
+    course grade PATH... [--device cpu|cuda|auto] [--report FILE] [--timeout S]
+    course run [--fast] [--device D] [NOTEBOOK...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from course_lib.device import CHOICES
+
+
+
+def _exercises(args: argparse.Namespace) -> int:
+    from course_lib.authoring import AuthoringError, generate
+
+    try:
+        result = generate(args.solutions, args.exercises, check_only=args.check)
+    except AuthoringError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for path in result.stale:
+        print(f"warning: {path} has no solution notebook; delete it or restore its source", file=sys.stderr)
+    if args.check:
+        for path in result.written:
+            print(f"out of date: {path} (run `course exercises`)")
+        return 1 if result.written or result.stale else 0
+    for path in result.written:
+        print(f"wrote {path}")
+    print(f"{len(result.written)} written, {len(result.unchanged)} unchanged")
+    return 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from course_lib.grading import grade_submission
+    from course_lib.grading.report import format_table, write_json
+
+    reports = []
+    for path in args.paths:
+        report = grade_submission(path, args.source, device=args.device, cell_timeout=args.timeout)
+        print(format_table(report), flush=True)
+        reports.append(report)
+    if len(reports) > 1:
+        print(f"== {len(reports)} submissions: {sum(r.score for r in reports):g}/"
+              f"{sum(r.max_score for r in reports):g} points")
+    if args.report:
+        write_json(reports, args.report)
+        print(f"wrote {args.report}")
+    return 1 if any(r.error for r in reports) else 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from course_lib.run import NotebookFailed, run_course
+
+    sources = args.notebooks or sorted(Path("notebooks").glob("*.ipynb"))
+    try:
+        results = run_course(sources, args.build, fast=args.fast, device=args.device)
+    except NotebookFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for result in results:
+        print(f"{result.seconds:6.1f} s  {result.source} -> {result.output}")
+    print(f"{sum(r.seconds for r in results):6.1f} s  total")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="course", description="The PyTorch course's tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    exercises = commands.add_parser("exercises", help="generate exercises/ from solutions/")
+    exercises.add_argument("--solutions", type=Path, default=Path("solutions"))
+    exercises.add_argument("--exercises", type=Path, default=Path("exercises"))
+    exercises.add_argument("--check", action="store_true", help="only report out-of-date files (exit 1)")
+    exercises.set_defaults(handler=_exercises)
+
+    grade = commands.add_parser("grade", help="grade learner notebooks")
+    grade.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    grade.add_argument("--device", choices=CHOICES, default="auto")
+    grade.add_argument("--report", type=Path, help="write the reports as JSON here")
+    grade.add_argument("--timeout", type=float, default=60, help="seconds allowed per cell (default 60)")
+    grade.add_argument("--source", type=Path, default=Path("exercises"),
+                       help="folder of the trusted exercise notebooks (default exercises/)")
+    grade.set_defaults(handler=_grade)
+
+    run = commands.add_parser("run", help="execute chapter notebooks into a build folder")
+    run.add_argument("notebooks", nargs="*", type=Path)
+    run.add_argument("--build", type=Path, default=Path("build/executed"))
+    run.add_argument("--fast", action="store_true", help="use each notebook's fast parameters")
+    run.add_argument("--device", choices=CHOICES, default=None)
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
