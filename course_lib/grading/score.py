@@ -20,6 +20,7 @@ class ExerciseResult:
     score: float
     passed: bool
     message: str  # why it failed; empty when passed
+    cells: tuple[tuple[str, str], ...] = ()  # (cell id, outcome) of its answer and check cells
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,11 @@ def score_exercises(notebook: nbformat.NotebookNode, outcomes: dict[str, CellOut
                 message = outcome.message if outcome and outcome.message else NOT_RUN
                 break
         passed = not message
+        cells = tuple((cell_id, outcomes[cell_id].outcome if cell_id in outcomes else "not run")
+                      for cell_id in exercise.answer_cells + exercise.check_cells)
         results.append(ExerciseResult(
             id=exercise.id, title=exercise.title, points=exercise.points,
-            score=exercise.points if passed else 0, passed=passed, message=message,
+            score=exercise.points if passed else 0, passed=passed, message=message, cells=cells,
         ))
     return results
 
