@@ -30,6 +30,35 @@ def _format_index(index: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(i) for i in index) + "]"
 
 
+_NUMBERS = (int, float)
+_PLAIN = (int, float, bool, str, bytes, type(None), tuple, list, dict, set, frozenset)
+
+
+def _type_mismatch(actual: Any, expected: Any) -> tuple[str, str] | None:
+    """(expected type, actual type) of the first place where the two structures differ in type.
+
+    Types must match exactly (an int subclass could redefine ``==``); ints and floats
+    may stand for each other, bools may not.
+    """
+    ta, te = type(actual), type(expected)
+    numeric = ta in _NUMBERS and te in _NUMBERS
+    if ta is not te and not numeric:
+        return te.__name__, ta.__name__
+    if te in (tuple, list) and len(actual) == len(expected):
+        for a, e in zip(actual, expected):
+            found = _type_mismatch(a, e)
+            if found:
+                return found
+    if te is dict and actual.keys() == expected.keys():
+        for key in expected:
+            found = _type_mismatch(actual[key], expected[key])
+            if found:
+                return found
+    if te not in _PLAIN and not isinstance(expected, (torch.dtype, torch.device)):
+        return None if ta is te else (te.__name__, ta.__name__)
+    return None
+
+
 class Checker:
     """Checks for one exercise; every message starts with the exercise's id and title."""
 
@@ -73,6 +102,10 @@ class Checker:
         if not isinstance(actual, torch.Tensor):
             self._fail(f"{what} is not a tensor.", "torch.Tensor", type(actual).__name__,
                        hint or "build the result with torch operations (or wrap it with torch.tensor(...)).")
+        if type(actual) not in (torch.Tensor, torch.nn.Parameter):
+            # A subclass can redefine how comparisons behave: only plain tensors are graded.
+            self._fail(f"{what} is a tensor subclass.", "torch.Tensor", type(actual).__name__,
+                       hint or "return a plain tensor (e.g. result.as_subclass(torch.Tensor)).")
         if _shape(actual) != _shape(expected):
             self._fail(f"{what} has the wrong shape.", _shape(expected), _shape(actual), hint)
         if check_dtype and actual.dtype != expected.dtype:
@@ -118,11 +151,9 @@ class Checker:
             actual = tuple(actual)
         if isinstance(expected, torch.Size):
             expected = tuple(expected)
-        if type(actual) is not type(expected) and not (
-            isinstance(actual, (int, float)) and isinstance(expected, (int, float))
-            and not isinstance(actual, bool)
-        ):
-            self._fail(f"{what} has the wrong type.", type(expected).__name__, type(actual).__name__, hint)
+        mismatch = _type_mismatch(actual, expected)
+        if mismatch:
+            self._fail(f"{what} has the wrong type.", mismatch[0], mismatch[1], hint)
         if actual != expected:
             self._fail(f"{what} is not what was expected.", repr(expected), repr(actual), hint)
 

@@ -36,20 +36,22 @@ def _exercises(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from course_lib.grading import grade_submission
-    from course_lib.grading.report import format_table, write_json
+    from course_lib.grading.batch import grade_many
+    from course_lib.grading.report import format_table, write_csv, write_gradescope, write_json, write_junit
 
-    reports = []
-    for path in args.paths:
-        report = grade_submission(path, args.source, device=args.device, cell_timeout=args.timeout)
+    reports = grade_many(args.paths, args.source, device=args.device, cell_timeout=args.timeout,
+                         jobs=args.jobs, expect=args.notebook, extra_checks=args.extra_checks)
+    for report in reports:
         print(format_table(report), flush=True)
-        reports.append(report)
     if len(reports) > 1:
-        print(f"== {len(reports)} submissions: {sum(r.score for r in reports):g}/"
-              f"{sum(r.max_score for r in reports):g} points")
-    if args.report:
-        write_json(reports, args.report)
-        print(f"wrote {args.report}")
+        graded = [r for r in reports if not r.error]
+        print(f"== {len(reports)} submissions ({len(reports) - len(graded)} not gradable): "
+              f"{sum(r.score for r in reports):g}/{sum(r.max_score for r in graded):g} points")
+    for option, writer in ((args.report, write_json), (args.gradescope, write_gradescope),
+                           (args.junit, write_junit), (args.csv, write_csv)):
+        if option:
+            writer(reports, option)
+            print(f"wrote {option}")
     return 1 if any(r.error for r in reports) else 0
 
 
@@ -81,10 +83,20 @@ def build_parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="grade learner notebooks")
     grade.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     grade.add_argument("--device", choices=CHOICES, default="auto")
-    grade.add_argument("--report", type=Path, help="write the reports as JSON here")
     grade.add_argument("--timeout", type=float, default=60, help="seconds allowed per cell (default 60)")
+    grade.add_argument("--jobs", "-j", type=int, default=None,
+                       help="submissions graded at once (default: the number of CPU cores)")
+    grade.add_argument("--notebook", metavar="NAME", help="every submission must be this notebook (03_autograd)")
     grade.add_argument("--source", type=Path, default=Path("exercises"),
                        help="folder of the trusted exercise notebooks (default exercises/)")
+    grade.add_argument("--extra-checks", type=Path, metavar="DIR",
+                       help="folder of instructor-only check notebooks (DIR/NN_topic.ipynb)")
+    reports = grade.add_argument_group("reports")
+    reports.add_argument("--report", type=Path, metavar="FILE.json", help="everything, as JSON")
+    reports.add_argument("--gradescope", type=Path, metavar="PATH",
+                         help="Gradescope results.json (a folder of them for several submissions)")
+    reports.add_argument("--junit", type=Path, metavar="FILE.xml", help="JUnit XML")
+    reports.add_argument("--csv", type=Path, metavar="FILE.csv", help="a gradebook, one row per submission")
     grade.set_defaults(handler=_grade)
 
     run = commands.add_parser("run", help="execute chapter notebooks into a build folder")

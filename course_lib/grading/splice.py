@@ -35,10 +35,17 @@ def splice_answers(trusted: nbformat.NotebookNode, submission: nbformat.Notebook
     keeps the failing stub.
     """
     notebook = clear_outputs(copy.deepcopy(trusted))
-    by_id = {cell.get("id"): cell for cell in submission.cells if cell.get("cell_type") == "code"}
+    by_id: dict[str, nbformat.NotebookNode] = {}
+    notes: list[str] = []
+    for cell in submission.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        if cell.get("id") in by_id:
+            notes.append(f"cell id {cell.get('id')!r} appears twice in the submission: the first one is used")
+            continue
+        by_id[cell.get("id")] = cell
     by_exercise = _answers_by_exercise(submission)
     position: dict[str, int] = {}
-    notes: list[str] = []
     for cell in notebook.cells:
         if cell_role(cell) != "answer":
             continue
