@@ -30,12 +30,13 @@ class ExecutionError(RuntimeError):
 
 
 def run_with_nbval(nb: nbformat.NotebookNode, device: str = "auto", cell_timeout: float = DEFAULT_CELL_TIMEOUT,
-                   tokens: dict[str, str] | None = None) -> dict[str, CellOutcome]:
+                   tokens: dict[str, str] | None = None, threads: int | None = None) -> dict[str, CellOutcome]:
     """Run ``nb`` with ``pytest --nbval-lax`` in a scratch folder; return outcomes by cell id.
 
     The kernel runs in this Python environment (``--nbval-current-env``), so a
     missing or different kernelspec cannot change the result; the device reaches it
     through ``COURSE_DEVICE``. ``tokens`` maps check cells to the line each must print.
+    ``threads`` caps the kernel's CPU threads (parallel graders must not oversubscribe cores).
     """
     with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
         folder = Path(scratch)
@@ -55,6 +56,8 @@ def run_with_nbval(nb: nbformat.NotebookNode, device: str = "auto", cell_timeout
         ]
         env = {**os.environ, "COURSE_DEVICE": device, "PYTHONDONTWRITEBYTECODE": "1",
                "MPLBACKEND": "agg"}
+        if threads:
+            env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(threads)
         completed = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
                                    stdin=subprocess.DEVNULL)
         if not results_path.exists():

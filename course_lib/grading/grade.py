@@ -42,7 +42,7 @@ def _first_lost_cell(nb: nbformat.NotebookNode, outcomes: dict[str, CellOutcome]
 
 
 def execute_resilient(nb: nbformat.NotebookNode, tokens: dict[str, str], device: str,
-                      cell_timeout: float) -> dict[str, CellOutcome]:
+                      cell_timeout: float, threads: int | None = None) -> dict[str, CellOutcome]:
     """Run ``nb``; when an exercise kills the kernel, record that and run the rest again without it.
 
     Each rerun skips the cells of every exercise that already took the kernel
@@ -52,7 +52,8 @@ def execute_resilient(nb: nbformat.NotebookNode, tokens: dict[str, str], device:
     current = copy.deepcopy(nb)
     stopped: set[str] = set()
     while True:
-        outcomes = run_with_nbval(current, device=device, cell_timeout=cell_timeout, tokens=tokens)
+        outcomes = run_with_nbval(current, device=device, cell_timeout=cell_timeout, tokens=tokens,
+                                  threads=threads)
         culprit = _first_lost_cell(current, outcomes)
         exercise = None if culprit is None else cell_exercise(culprit)
         if exercise is None or exercise in stopped:
@@ -69,7 +70,7 @@ def execute_resilient(nb: nbformat.NotebookNode, tokens: dict[str, str], device:
 
 def grade_submission(path: Path, source_dir: Path, device: str = "auto",
                      cell_timeout: float = DEFAULT_CELL_TIMEOUT, expect: str | None = None,
-                     extra_checks: Path | None = None) -> GradeReport:
+                     extra_checks: Path | None = None, threads: int | None = None) -> GradeReport:
     """Grade the notebook at ``path`` against the trusted notebooks in ``source_dir``.
 
     Never raises for a bad submission: the problem is returned in ``report.error``.
@@ -100,7 +101,7 @@ def grade_submission(path: Path, source_dir: Path, device: str = "auto",
     spliced = splice_answers(trusted, submission)
     prepared = prepare(spliced.notebook)
     try:
-        outcomes = execute_resilient(prepared.notebook, prepared.tokens, device, cell_timeout)
+        outcomes = execute_resilient(prepared.notebook, prepared.tokens, device, cell_timeout, threads)
     except ExecutionError as error:
         return failed(str(error), source.stem)
     if course_digest(source) != before:
