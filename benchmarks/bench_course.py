@@ -4,12 +4,15 @@
 
 Budgets: each notebook executes in <= 60 s with default parameters; grading one
 exercise notebook takes <= 8 s; chapters plus graded solutions <= 5 min in all.
+The last line grades every solution and exercise notebook as one class, in parallel
+(`course grade --jobs <cores>`), and prints submissions per minute.
 NAME filters notebooks by substring (e.g. ``01_tensors``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -19,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from course_lib.grading import grade_submission  # noqa: E402
+from course_lib.grading.batch import grade_many  # noqa: E402
 from course_lib.run import execute_notebook  # noqa: E402
 
 NOTEBOOK_BUDGET, GRADE_BUDGET, COURSE_BUDGET = 60.0, 8.0, 300.0
@@ -58,6 +62,14 @@ def main() -> int:
     print(f"{'chapters run + solutions graded':48} {total:8.1f}  {verdict(total, COURSE_BUDGET)}")
     if not solutions:
         print("(no solutions matched)")
+        return 0
+    batch = solutions + pick(sorted((ROOT / "exercises").glob("*.ipynb")))
+    started = time.perf_counter()
+    reports = grade_many(batch, ROOT / "exercises", device=args.device)
+    seconds = time.perf_counter() - started
+    failed = sum(bool(r.error) for r in reports)
+    print(f"batch: {len(batch)} submissions in {seconds:.1f} s on {os.cpu_count()} cores = "
+          f"{len(batch) / seconds * 60:.1f} submissions/minute ({failed} not gradable)")
     return 0
 
 
