@@ -3,6 +3,7 @@
     course exercises [--check]
     course grade PATH... [--device cpu|cuda|auto] [--report FILE] [--timeout S]
     course run [--fast] [--device D] [NOTEBOOK...]
+    course site [--fast] [--device D] [--clean]
 """
 
 from __future__ import annotations
@@ -70,6 +71,13 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site(args: argparse.Namespace) -> int:
+    from course_lib import site
+
+    return site.main([*(["--fast"] if args.fast else []), *(["--clean"] if args.clean else []),
+                      *(["--device", args.device] if args.device else [])])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description="The PyTorch course's tools.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -105,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fast", action="store_true", help="use each notebook's fast parameters")
     run.add_argument("--device", choices=CHOICES, default=None)
     run.set_defaults(handler=_run)
+
+    site = commands.add_parser("site", help="execute the course (cached) and build the website in build/site/html")
+    site.add_argument("--fast", action="store_true", help="use each notebook's fast parameters (CI)")
+    site.add_argument("--device", choices=CHOICES, default=None)
+    site.add_argument("--clean", action="store_true", help="re-render every page (executed notebooks stay cached)")
+    site.set_defaults(handler=_site)
     return parser
 
 
