@@ -36,11 +36,21 @@ def _exercises(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_source_dir() -> Path:
+    """``./exercises`` when it exists, else the exercises next to this installed course."""
+    here = Path("exercises")
+    return here if here.is_dir() else Path(__file__).resolve().parents[1] / "exercises"
+
+
 def _grade(args: argparse.Namespace) -> int:
     from course_lib.grading.batch import grade_many
     from course_lib.grading.report import format_table, write_csv, write_gradescope, write_json, write_junit
 
-    reports = grade_many(args.paths, args.source, device=args.device, cell_timeout=args.timeout,
+    source = args.source or default_source_dir()
+    if not source.is_dir():
+        print(f"error: no exercise notebooks at {source}: pass --source DIR", file=sys.stderr)
+        return 2
+    reports = grade_many(args.paths, source, device=args.device, cell_timeout=args.timeout,
                          jobs=args.jobs, expect=args.notebook, extra_checks=args.extra_checks)
     for report in reports:
         print(format_table(report), flush=True)
@@ -95,8 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--jobs", "-j", type=int, default=None,
                        help="submissions graded at once (default: the number of CPU cores)")
     grade.add_argument("--notebook", metavar="NAME", help="every submission must be this notebook (03_autograd)")
-    grade.add_argument("--source", type=Path, default=Path("exercises"),
-                       help="folder of the trusted exercise notebooks (default exercises/)")
+    grade.add_argument("--source", type=Path, default=None,
+                       help="folder of the trusted exercise notebooks (default: ./exercises, else the course's own)")
     grade.add_argument("--extra-checks", type=Path, metavar="DIR",
                        help="folder of instructor-only check notebooks (DIR/NN_topic.ipynb)")
     reports = grade.add_argument_group("reports")
