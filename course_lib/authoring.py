@@ -25,6 +25,8 @@ import nbformat
 
 from course_lib.exercises import cell_exercise, cell_role, find_problems, list_exercises
 
+# Answer-cell metadata key: typical wrong answers the tests prove the checks reject.
+WRONG_ANSWERS = "wrong_answers"
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)### (?P<kind>BEGIN|END) SOLUTION[ \t]*$")
@@ -84,6 +86,7 @@ def strip_solutions(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 raise AuthoringError(f"cell {index} (id {cell.id!r}) has solution markers but is not an answer cell")
             continue
         exercise = cell_exercise(cell)
+        cell.metadata["course"].pop(WRONG_ANSWERS, None)  # for the course's tests, not for learners
         if not has_marker:
             raise AuthoringError(f"answer cell {index} (id {cell.id!r}) of exercise {exercise} has no {BEGIN} marker")
         try:

@@ -66,3 +66,10 @@ def test_generate_flags_exercises_without_solution(tmp_path, tiny_solution):
     (tmp_path / "exercises" / "orphan.ipynb").write_text(to_text(make_notebook(answer_cell("1.1", "x"))))
     result = generate(tmp_path / "solutions", tmp_path / "exercises")
     assert [p.name for p in result.stale] == ["orphan.ipynb"]
+
+
+def test_wrong_answers_stay_out_of_the_student_copy(tiny_solution):
+    tiny_solution.cells[2].metadata["course"]["wrong_answers"] = ["def double(x):\n    return x"]
+    exercise = make_exercise(tiny_solution)
+    assert "wrong_answers" not in exercise.cells[2].metadata["course"]
+    assert "wrong_answers" in tiny_solution.cells[2].metadata["course"]

@@ -91,3 +91,37 @@ def test_solution_scores_full_marks_and_stub_fails_every_check(solution, tmp_pat
 def _check_ids(solution, exercise_id):
     exercises = list_exercises(nbformat.read(solution, as_version=4))
     return next(e.check_cells for e in exercises if e.id == exercise_id)
+
+
+def _wrong_answer_rounds(solution) -> list[dict[str, str]]:
+    """Submissions' answers, round k using each exercise's k-th known wrong answer."""
+    from course_lib.authoring import WRONG_ANSWERS
+    from course_lib.exercises import cell_course_meta
+
+    wrong = {cell.id: cell_course_meta(cell).get(WRONG_ANSWERS, [])
+             for cell in nbformat.read(solution, as_version=4).cells}
+    rounds = max((len(w) for w in wrong.values()), default=0)
+    return [{cell_id: answers[k] for cell_id, answers in wrong.items() if k < len(answers)} for k in range(rounds)]
+
+
+WRONG_ANSWER_CASES = [(s, k) for s in SOLUTIONS for k in range(len(_wrong_answer_rounds(s)))]
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("solution, round_", WRONG_ANSWER_CASES,
+                         ids=[f"{notebook_id(s)}-{k}" for s, k in WRONG_ANSWER_CASES])
+def test_checks_reject_typical_wrong_answers(solution, round_, tmp_path):
+    """Beyond stubs: each wrong answer recorded in a solution's answer-cell metadata must fail."""
+    answers = _wrong_answer_rounds(solution)[round_]
+    nb = nbformat.read(solution, as_version=4)
+    for cell in nb.cells:
+        if cell.id in answers:
+            cell.source = answers[cell.id]
+    submission = tmp_path / solution.name
+    nbformat.write(nb, submission)
+    run = grade(str(submission), "--report", str(tmp_path / "grades.json"))
+    graded = json.loads((tmp_path / "grades.json").read_text())["submissions"][0]
+    for result in graded["exercises"]:
+        wrong = any(cell_id in answers for cell_id, _ in result["cells"])
+        assert result["passed"] != wrong, (
+            f"exercise {result['id']}: {'a wrong answer passed' if wrong else 'the solution failed'}\n{run.stdout}")
