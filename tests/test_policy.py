@@ -17,6 +17,7 @@ def problems(source: str) -> list[str]:
 @pytest.mark.parametrize("source", [
     "def f(x):\n    return (x - x.mean()) / x.std()",
     "import math\nfrom collections import Counter\nimport torch.nn.functional as F",
+    "import torch\nimport numpy as np\nfrom course_lib.data import load_digits",  # the notebook's own imports, again
     "class Net(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = torch.nn.Linear(2, 1)\n"
     "    def __len__(self):\n        return 1",
     "for p in model.parameters():\n    p.requires_grad = False",          # changing trusted *data* is allowed
@@ -31,6 +32,7 @@ def test_ordinary_answers_pass(source):
 @pytest.mark.parametrize("source, named", [
     ("class Checker:\n    pass", "redefines `Checker`"),
     ("Checker = None", "redefines `Checker`"),
+    ("import numpy as torch", "redefines `torch`"),
     ("torch.testing.assert_close = lambda *a, **k: None", "changes `torch.testing.assert_close`"),
     ("torch.Tensor.__eq__ = lambda a, b: True", "`.__eq__` is not allowed"),
     ("import builtins\nbuiltins.isinstance = lambda *a: True", "`import builtins` is not allowed"),

@@ -66,8 +66,8 @@ class _Visitor(ast.NodeVisitor):
     """Collects violations; ``depth`` tells top-level code from function and class bodies."""
 
     def __init__(self, trusted: TrustedNames):
-        self.protected = set(trusted.code)  # may not be rebound at the top level of the cell
-        self.code = set(trusted.code)  # may not be changed at all: modules, functions, classes
+        self.trusted = trusted  # its names may not be rebound at the top level of the cell
+        self.code = set(trusted.code)  # may not be changed at all: modules, functions, classes, their aliases
         self.imported: set[str] = set()
         self.violations: list[Violation] = []
         self.depth = 0  # > 0 inside a function or class body
@@ -80,7 +80,8 @@ class _Visitor(ast.NodeVisitor):
         for alias in node.names:
             if not _module_allowed(alias.name):
                 self.flag(node, f"`import {alias.name}` is not allowed in an answer")
-            self._bind(node, (alias.asname or alias.name).split(".")[0], imported=True)
+            name = alias.asname or alias.name.split(".")[0]
+            self._bind(node, name, imported_as=alias.name if alias.asname else name)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -91,18 +92,20 @@ class _Visitor(ast.NodeVisitor):
                 self.flag(node, "`import *` is not allowed in an answer")
             elif not _module_allowed(f"{module}.{alias.name}") and f"{module}.{alias.name}" in FORBIDDEN_IMPORTS:
                 self.flag(node, f"`from {module} import {alias.name}` is not allowed in an answer")
-            self._bind(node, alias.asname or alias.name, imported=True)
+            self._bind(node, alias.asname or alias.name, imported_as=f"{module}.{alias.name}")
 
     # -- names -----------------------------------------------------------------
-    def _bind(self, node: ast.AST, name: str, imported: bool = False) -> None:
-        if self.depth == 0 and name in self.protected and not imported:
-            self.flag(node, f"the answer redefines `{name}`, which the notebook's own cells define")
-        if self.depth == 0 and name in BUILTIN_NAMES:
-            self.flag(node, f"the answer redefines the built-in `{name}`")
-        if imported:
+    def _bind(self, node: ast.AST, name: str, imported_as: str | None = None) -> None:
+        """Record a top-level or local binding of ``name`` (``imported_as``: the module path it imports)."""
+        if imported_as is not None:
             self.imported.add(name)
-            if name in self.protected and self.depth == 0:
-                self.flag(node, f"the answer re-imports `{name}` under a name the notebook uses")
+        if self.depth:
+            return
+        if name in BUILTIN_NAMES:
+            self.flag(node, f"the answer redefines the built-in `{name}`")
+        if name in self.trusted.code and (imported_as is None or self.trusted.imports.get(name) != imported_as):
+            # `import torch` again is harmless; `import numpy as torch` or `Checker = ...` is not
+            self.flag(node, f"the answer redefines `{name}`, which the notebook's own cells define")
 
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -179,29 +182,37 @@ class _Visitor(ast.NodeVisitor):
 
 @dataclass(frozen=True)
 class TrustedNames:
-    """Names the notebook's own cells bind: code (imports, functions, classes) and data."""
+    """Names the notebook's own cells bind to code: imports, functions and classes.
+
+    ``imports`` maps each imported name to the module path it stands for
+    (``np`` -> ``numpy``, ``Checker`` -> ``course_lib.checks.Checker``).
+    """
 
     code: frozenset[str]
-    data: frozenset[str]
+    imports: dict[str, str]
 
 
 def trusted_names(sources: list[str]) -> TrustedNames:
-    """The top-level names bound by the trusted (non-answer) cells of a notebook."""
+    """The top-level names the trusted (non-answer) cells of a notebook bind to code."""
     code: set[str] = set()
-    data: set[str] = set()
+    imports: dict[str, str] = {}
     for source in sources:
         try:
             tree = ast.parse(source)
         except SyntaxError:
             continue
         for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                code.update((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    name = alias.asname or alias.name.split(".")[0]
+                    imports[name] = alias.name if alias.asname else name
+            elif isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    if alias.name != "*":
+                        imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 code.add(node.name)
-            else:
-                data.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
-    return TrustedNames(frozenset(code), frozenset(data - code))
+    return TrustedNames(frozenset(code | set(imports)), imports)
 
 
 def check_answer(source: str, trusted: TrustedNames) -> list[Violation]:
